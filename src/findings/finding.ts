@@ -44,8 +44,13 @@ export interface FindingInit {
 
 export const DOCS_BASE = 'https://github.com/openwebui-preflight/openwebui-preflight/blob/main/docs/rules.md';
 
+/** GitHub's heading anchor for `### <rule id>`: punctuation other than '-' and '_' is dropped. */
+export function ruleAnchor(ruleId: string): string {
+  return ruleId.toLowerCase().replace(/[^a-z0-9 _-]/g, '').replace(/ /g, '-');
+}
+
 export function helpUriFor(ruleId: RuleId): string {
-  return `${DOCS_BASE}#${ruleId.replace(/[^a-z0-9]+/g, '-')}`;
+  return `${DOCS_BASE}#${ruleAnchor(ruleId)}`;
 }
 
 /** Builds a finding with the rule's default severity and title unless overridden. */

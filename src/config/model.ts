@@ -17,6 +17,11 @@ export interface EnvValue {
    * reference (`${VAR}`) resolved from the runner's environment or missing.
    */
   literal: boolean;
+  /**
+   * Set when the value comes from a variable (`${VAR}` in compose, `- VAR` entries) that the
+   * checking run does not have: it is supplied at deploy time and cannot be judged here.
+   */
+  unresolvedReference?: string;
 }
 
 export type UnitKind = 'compose-service' | 'systemd-unit' | 'dotenv';
@@ -36,6 +41,12 @@ export interface DeploymentUnit {
   replicas?: number;
   /** The environment the Open WebUI process will see, after each tool's precedence rules. */
   env: Map<string, EnvValue>;
+  /**
+   * Sources of environment that exist for the unit but are not in the repository (an
+   * EnvironmentFile= on the host, an env_file that is not committed): a variable missing from `env`
+   * may still be set there.
+   */
+  unknownSources: string[];
 }
 
 export interface ConfigScan {

@@ -131,7 +131,10 @@ export function parseDatabaseUrl(raw: string): ParseResult {
   if (driver) url.driver = driver.toLowerCase();
 
   let hostPart = netloc;
-  const at = netloc.indexOf('@');
+  // With several '@', SQLAlchemy splits at the first and Peewee's urlparse at the last. The last is
+  // what the operator meant (an unencoded '@' in the password): use it, so the password is masked
+  // whole and the host shown is the real one, and record the ambiguity.
+  const at = netloc.lastIndexOf('@');
   if (at >= 0) {
     const cred = netloc.slice(0, at);
     hostPart = netloc.slice(at + 1);
@@ -143,9 +146,9 @@ export function parseDatabaseUrl(raw: string): ParseResult {
       url.password = safeDecode(url.rawPassword);
       if (!isPercentEncodingValid(url.rawPassword)) ambiguities.push('the password has a % that is not a %XX escape');
     }
-    if (hostPart.includes('@')) ambiguities.push("the credentials contain an unencoded '@'");
+    if (cred.indexOf('@') >= 0) ambiguities.push("the credentials contain an unencoded '@'");
   }
-  if (slash < 0 && /[#]/.test(netloc)) ambiguities.push("the URL contains an unencoded '#'");
+  if (/[#]/.test(netloc)) ambiguities.push("the URL contains an unencoded '#'");
 
   // Host and port: [v6]:port or host:port.
   let hostText = hostPart;

@@ -1,5 +1,5 @@
 /** Finds the configuration files of a deployment repository, reading each at most once. */
-import { glob, lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { finding, type Finding } from '../findings/finding.ts';
 import { isComposeFileName } from './compose.ts';
@@ -68,17 +68,12 @@ export async function discoverConfigFiles(root: string, extraGlobs: readonly str
     findings.push(finding('config/unreadable', { severity: 'warning', message: `Stopped after ${MAX_FILES_VISITED} files: is 'path' the deployment repository? Files after that were not read.` }));
   }
   for (const pattern of extraGlobs) {
+    const regex = globToRegExp(pattern.replace(/^\.\//, ''));
     let matched = 0;
-    try {
-      for await (const match of glob(pattern, { cwd: root })) {
-        const rel = match.split(path.sep).join('/');
-        if (rel.startsWith('../')) continue;
-        matched++;
-        if (!files.has(rel)) files.set(rel, { path: rel, kind: classify(rel) ?? 'dotenv' });
-      }
-    } catch (error) {
-      findings.push(finding('config/unreadable', { severity: 'warning', message: `The extra-files pattern '${pattern}' cannot be used: ${describeFsError(error)}.` }));
-      continue;
+    for (const rel of allFiles) {
+      if (!regex.test(rel)) continue;
+      matched++;
+      if (!files.has(rel)) files.set(rel, { path: rel, kind: classify(rel) ?? 'dotenv' });
     }
     if (matched === 0) findings.push(finding('config/unreadable', { severity: 'warning', message: `The extra-files pattern '${pattern}' matched no file under the checked directory.` }));
   }
@@ -125,4 +120,27 @@ export function describeFsError(error: unknown): string {
     default:
       return code ?? (error as Error)?.message ?? String(error);
   }
+}
+
+/** A glob over relative paths: `**` any directories, `*` and `?` within one path segment, `{a,b}` alternatives. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*' && glob[i + 1] === '*') {
+      const slash = glob[i + 2] === '/';
+      re += slash ? '(?:.*/)?' : '.*';
+      i += slash ? 2 : 1;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '{') {
+      const close = glob.indexOf('}', i);
+      if (close < 0) re += '\\{';
+      else {
+        re += `(?:${glob.slice(i + 1, close).split(',').map((alt) => alt.replace(/[.+^$()|[\]\\]/g, '\\$&')).join('|')})`;
+        i = close;
+      }
+    } else re += c.replace(/[.+^$()|[\]\\{}]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
 }

@@ -113,7 +113,7 @@ export function parseCompose(text: string): ParsedCompose {
           const k = deref(item.key);
           const v = deref(item.value);
           if (!isScalar(k)) continue;
-          const at = v && isScalar(v) ? pos(v) : pos(k);
+          const at = isScalar(v) && v.value !== null ? pos(v) : pos(k);
           const raw = isScalar(v) && v.value !== null ? scalarText(v) : undefined;
           service.environment.push({ key: String(k.value), raw, ...at });
         }

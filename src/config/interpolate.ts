@@ -11,6 +11,8 @@ export interface InterpolationResult {
   references: string[];
   /** Variables that were needed and not found (no default applied). */
   missing: Array<{ name: string; required: boolean; message?: string }>;
+  /** Variables that were not set, so the default written in the text was used. */
+  defaulted: string[];
   /** A `${` that never closes, or a bad name inside braces. */
   error?: string;
 }
@@ -20,6 +22,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 export function interpolate(text: string, lookup: VariableLookup): InterpolationResult {
   const references: string[] = [];
   const missing: InterpolationResult['missing'] = [];
+  const defaulted: string[] = [];
   let out = '';
   let i = 0;
   while (i < text.length) {
@@ -37,17 +40,17 @@ export function interpolate(text: string, lookup: VariableLookup): Interpolation
     }
     if (next === '{') {
       const close = findClosingBrace(text, i + 2);
-      if (close < 0) return { value: out + text.slice(i), references, missing, error: `unclosed '\${' at character ${i + 1}` };
+      if (close < 0) return { value: out + text.slice(i), references, missing, defaulted, error: `unclosed '\${' at character ${i + 1}` };
       const body = text.slice(i + 2, close);
       const nameMatch = NAME.exec(body);
-      if (!nameMatch) return { value: out + text.slice(i), references, missing, error: `invalid variable name in '\${${body}}'` };
+      if (!nameMatch) return { value: out + text.slice(i), references, missing, defaulted, error: `invalid variable name in '\${${body}}'` };
       const name = nameMatch[0];
       references.push(name);
       const rest = body.slice(name.length);
       const value = lookup(name);
       const op = /^(:?[-?+])/.exec(rest)?.[1];
       const arg = op ? rest.slice(op.length) : '';
-      if (!op && rest !== '') return { value: out + text.slice(i), references, missing, error: `unsupported expression '\${${body}}'` };
+      if (!op && rest !== '') return { value: out + text.slice(i), references, missing, defaulted, error: `unsupported expression '\${${body}}'` };
       const emptyCounts = op?.startsWith(':') ?? false;
       const isSet = value !== undefined && (!emptyCounts || value !== '');
       // Defaults may themselves contain variables.
@@ -55,6 +58,7 @@ export function interpolate(text: string, lookup: VariableLookup): Interpolation
         const r = interpolate(s, lookup);
         references.push(...r.references);
         missing.push(...r.missing);
+        defaulted.push(...r.defaulted);
         return r.value;
       };
       switch (op) {
@@ -64,6 +68,7 @@ export function interpolate(text: string, lookup: VariableLookup): Interpolation
           break;
         case '-':
         case ':-':
+          if (!isSet) defaulted.push(name);
           out += isSet ? value! : nested(arg);
           break;
         case '?':
@@ -92,7 +97,7 @@ export function interpolate(text: string, lookup: VariableLookup): Interpolation
     out += '$';
     i++;
   }
-  return { value: out, references, missing };
+  return { value: out, references, missing, defaulted };
 }
 
 function findClosingBrace(text: string, from: number): number {

@@ -227,7 +227,7 @@ function interpolatedValue(r: ReturnType<typeof interpolate>, location: SourceLo
     return { value: r.value, origin: 'dotenv', location: { file: projectEnvPath, line: entry.line, column: entry.column }, literal: true };
   }
   // A default written in the compose file (`${VAR:-value}`) that was used is committed text.
-  const literal = fromDotenv.length > 0 || (missing.length > 0 && r.value !== '');
+  const literal = fromDotenv.length > 0 || r.defaulted.length > 0 || (missing.length > 0 && r.value !== '');
   return { value: r.value, origin: fromRunner.length ? 'runner' : 'compose-environment', location, literal };
 }
 

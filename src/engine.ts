@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { ConfigScan, DeploymentUnit } from './config/model.ts';
 import { scanConfiguration } from './config/units.ts';
 import { countBySeverity, finding, SEVERITY_RANK, type Finding } from './findings/finding.ts';
-import { parseDatabaseUrl, redactUrl, resolveDatabaseUrl } from './openwebui/database-url.ts';
+import { parseDatabaseUrl, redactUrl, resolveDatabaseUrl, widestPasswordCandidate } from './openwebui/database-url.ts';
 import { deriveOpenWebUIKey, keyFingerprint } from './openwebui/encryption-key.ts';
 import type { Report, UnitSummary } from './report/model.ts';
 import type { Progress } from './report/progress.ts';
@@ -85,6 +85,7 @@ export function registerUnitSecrets(units: readonly DeploymentUnit[], secrets: S
 }
 
 export function registerUrlSecrets(url: string, secrets: SecretRegistry): void {
+  secrets.add(widestPasswordCandidate(url));
   const parsed = parseDatabaseUrl(url);
   if (!parsed.ok) return;
   secrets.add(parsed.url.password);

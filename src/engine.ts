@@ -19,6 +19,8 @@ import { effectiveKeyText, resolveKeySource } from './rules/oauth-key.ts';
 import { viewOf } from './rules/context.ts';
 import type { CheckName, Settings } from './settings/settings.ts';
 import { TOOL_NAME, TOOL_VERSION } from './version.ts';
+import { sandboxStep, targetStep } from './database/step.ts';
+import { oauthStep } from './oauth/step.ts';
 
 export interface EngineIO {
   runnerEnv: Readonly<Record<string, string | undefined>>;
@@ -66,8 +68,8 @@ export class CleanupStack {
 
 export interface Step {
   name: string;
-  /** Which --checks name enables it. */
-  check: 'config' | 'database' | 'migrations' | 'drift' | 'oauth';
+  /** The --checks names that need this step; it runs when any of them is asked for. */
+  neededBy: readonly CheckName[];
   run(ctx: RunContext): Promise<void>;
 }
 
@@ -95,7 +97,7 @@ export function registerUrlSecrets(url: string, secrets: SecretRegistry): void {
 
 export const configStep: Step = {
   name: 'Read the deployment configuration',
-  check: 'config',
+  neededBy: ['config', 'database', 'migrations', 'drift', 'oauth'],
   async run(ctx) {
     const scan = await scanConfiguration(ctx.root, { extraFiles: ctx.settings.extraFiles, runnerEnv: ctx.io.runnerEnv });
     registerUnitSecrets(scan.units, ctx.io.secrets);
@@ -108,7 +110,7 @@ export const configStep: Step = {
 };
 
 /** Steps other modules contribute, in order. Configuration always comes first. */
-export const STEPS: Step[] = [configStep];
+export const STEPS: Step[] = [configStep, targetStep, sandboxStep, oauthStep];
 
 export async function runPreflight(settings: Settings, io: EngineIO, steps: readonly Step[] = STEPS): Promise<Report> {
   for (const k of [settings.encryptionKey, ...settings.previousKeys]) io.secrets.add(k);
@@ -131,7 +133,7 @@ export async function runPreflight(settings: Settings, io: EngineIO, steps: read
   };
   try {
     for (const step of steps) {
-      if (!settings.checks.has(step.check) && !(step.check === 'config' && needsConfig(settings))) continue;
+      if (!step.neededBy.some((c) => settings.checks.has(c))) continue;
       const end = io.progress.step(step.name);
       try {
         await step.run(ctx);
@@ -147,11 +149,6 @@ export async function runPreflight(settings: Settings, io: EngineIO, steps: read
   return finishReport(ctx);
 }
 
-/** Later checks need the resolved units (database URL, key) even when 'config' findings are not wanted. */
-function needsConfig(settings: Settings): boolean {
-  return settings.checks.size > 0;
-}
-
 export function internalError(stepName: string, error: unknown, io: EngineIO): Finding {
   const message = io.secrets.mask(error instanceof Error ? error.message : String(error));
   if (io.debug && error instanceof Error && error.stack) io.progress.info(io.secrets.mask(error.stack));
@@ -162,8 +159,8 @@ export function internalError(stepName: string, error: unknown, io: EngineIO): F
 
 function finishReport(ctx: RunContext): Report {
   const { settings, report } = ctx;
-  // Findings of checks that were not asked for are dropped (config runs anyway for later steps).
-  const wanted = ctx.findings.filter((f) => settings.checks.has(checkOf(f)) || f.ruleId === 'tool/internal-error');
+  // The configuration step also runs for later checks; its findings are kept only when asked for.
+  const wanted = ctx.findings.filter((f) => checkOf(f) !== 'config' || settings.checks.has('config') || f.ruleId === 'tool/internal-error');
   report.findings = ctx.io.secrets.maskDeep(wanted);
   const counts = countBySeverity(report.findings);
   const threshold = settings.failOn === 'never' ? Infinity : SEVERITY_RANK[settings.failOn];

@@ -63,7 +63,14 @@ const schemaArb = fc.uniqueArray(table, { selector: (t) => t.name, minLength: 1,
 
 const DEFAULTS: Record<string, string> = { text: "'x'", 'varchar(255)': "'y'", bigint: '0', integer: '42', boolean: 'false', json: "'{}'", jsonb: "'[]'", 'timestamp without time zone': 'now()', 'numeric(10,2)': '1.50', 'text[]': "'{}'", uuid: "'00000000-0000-0000-0000-000000000000'", 'double precision': '0.5' };
 
-function ddlFor(tables: fc.RecordValue<{ name: string; columns: Array<{ name: string; type: string; notNull: boolean; unique: boolean; indexed: boolean; withDefault: boolean }>; serialPk: boolean; check: boolean }>[]): string[] {
+interface GenTable {
+  name: string;
+  columns: Array<{ name: string; type: string; notNull: boolean; unique: boolean; indexed: boolean; withDefault: boolean }>;
+  serialPk: boolean;
+  check: boolean;
+}
+
+function ddlFor(tables: GenTable[]): string[] {
   const out: string[] = [];
   tables.forEach((t, ti) => {
     const cols = t.columns.map((c) => `${ident(`c_${c.name}`)} ${c.type}${c.withDefault ? ` DEFAULT ${DEFAULTS[c.type]}` : ''}${c.notNull ? ' NOT NULL' : ''}`);

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -65,6 +65,8 @@ export class EmbeddedSandbox implements Sandbox {
   static async start(options: { log?: (m: string) => void; onDataDir?: (dir: string) => void } = {}): Promise<EmbeddedSandbox> {
     const Ctor = await loadEmbeddedPostgres(options.log);
     const dataDir = mkdtempSync(path.join(tmpdir(), 'openwebui-preflight-pg-'));
+    // As root, PostgreSQL runs as a separate user that must be able to create its data directory here.
+    chmodSync(dataDir, 0o777);
     options.onDataDir?.(dataDir);
     const port = await freePort();
     const password = randomBytes(18).toString('base64url');

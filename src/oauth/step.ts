@@ -1,0 +1,68 @@
+/** Engine step for checklist section 3: the probe write and the audit of stored tokens. */
+import { cloneSnapshot } from '../database/clone.ts';
+import { connectionFinding, classifyError } from '../database/errors.ts';
+import { sandboxOf, targetOf } from '../database/step.ts';
+import type { Step } from '../engine.ts';
+import { auditTokens } from './audit.ts';
+import { resolveRunKeys } from './key.ts';
+import { runProbe } from './probe.ts';
+
+export const oauthStep: Step = {
+  name: 'Verify OAuth session encryption',
+  neededBy: ['oauth'],
+  async run(ctx) {
+    const keys = resolveRunKeys({
+      ...(ctx.settings.encryptionKey ? { encryptionKey: ctx.settings.encryptionKey } : {}),
+      previousKeys: ctx.settings.previousKeys,
+      units: ctx.scan?.units ?? [],
+      runnerEnv: ctx.io.runnerEnv,
+      ...(ctx.release ? { release: ctx.release } : {}),
+      secrets: ctx.io.secrets,
+    });
+    const section: Record<string, unknown> = { key: keys.current ? { fingerprint: keys.current.fingerprint, source: keys.current.source } : { problem: keys.problem }, previousKeys: keys.previous.map((k) => k.fingerprint) };
+    ctx.report.oauth = section;
+    if (keys.current) ctx.report.keyFingerprint = keys.current.fingerprint;
+    const target = targetOf(ctx);
+    const sandbox = sandboxOf(ctx);
+    if (!keys.current) {
+      ctx.io.progress.info(`No OAuth key to verify: ${keys.problem}.`);
+    } else {
+      if (sandbox && target) {
+        const db = await sandbox.freshDatabase('probe');
+        try {
+          await cloneSnapshot(db.client, target.snapshot);
+          Object.assign(section, (await collect(runProbe(db.client, { key: keys.current, where: 'sandbox', statementTimeoutMs: 60_000, lockTimeoutMs: 10_000 }), ctx)).section);
+        } finally {
+          await db.drop();
+        }
+      }
+      if (target && ctx.settings.verifyWrite === 'rollback') {
+        try {
+          Object.assign(section, { targetProbe: (await collect(runProbe(target.client, { key: keys.current, where: 'target', statementTimeoutMs: ctx.settings.statementTimeoutMs, lockTimeoutMs: ctx.settings.lockTimeoutMs }), ctx)).section.probe });
+        } catch (error) {
+          ctx.findings.push(connectionFinding(classifyError(error), target.target.describe()));
+        }
+      }
+    }
+    if (target && target.snapshot.tables.some((t) => t.name === 'oauth_session')) {
+      const audit = await auditTokens(target.client, {
+        keys,
+        sample: ctx.settings.sample,
+        onProgress: (rows) => {
+          if (rows % 10_000 === 0) ctx.io.progress.info(`audited ${rows} tokens…`);
+        },
+      });
+      ctx.findings.push(...audit.findings);
+      section.audit = audit.section;
+    } else if (target) {
+      const { finding } = await import('../findings/finding.ts');
+      ctx.findings.push(finding('oauth-session/table-missing', { message: `The target has no oauth_session table in schema ${target.snapshot.schema}: Open WebUI creates it in Alembic revision 38d63c18f30f (0.6.27+). Until it exists, OAuth logins of releases that store sessions server-side fail.` }));
+    }
+  },
+};
+
+async function collect<T extends { findings: import('../findings/finding.ts').Finding[] }>(promise: Promise<T>, ctx: { findings: import('../findings/finding.ts').Finding[] }): Promise<T> {
+  const result = await promise;
+  ctx.findings.push(...result.findings);
+  return result;
+}

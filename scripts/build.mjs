@@ -10,7 +10,14 @@ rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 
 // CommonJS dependencies bundled into ESM need require(); give them one.
-const banner = "import { createRequire as __preflightCreateRequire } from 'node:module'; const require = __preflightCreateRequire(import.meta.url);";
+const banner = [
+  "import { createRequire as __preflightCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __preflightFileURLToPath } from 'node:url';",
+  "import { dirname as __preflightDirname } from 'node:path';",
+  'const require = __preflightCreateRequire(import.meta.url);',
+  'const __filename = __preflightFileURLToPath(import.meta.url);',
+  'const __dirname = __preflightDirname(__filename);',
+].join(' ');
 const entries = [
   ['src/action/main.ts', 'index.js'],
   ['src/action/post.ts', 'post.js'],

@@ -1,0 +1,65 @@
+/**
+ * The whole product against real servers: the bundled CLI and action with a target database
+ * (read-only), a sandbox (container when Docker answers, else embedded) and the OAuth checks.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encrypt } from '../../src/oauth/fernet.ts';
+import { deriveOpenWebUIKey } from '../../src/openwebui/encryption-key.ts';
+import { derivedForms } from '../../src/report/secrets.ts';
+import { countContainers, dockerAvailable } from '../support/docker.ts';
+import { adminQuery, createTempDatabase, requireTargetServer, urlFor, type TempDatabase } from '../support/postgres.ts';
+import { runAction, runCli } from './run-dist.ts';
+
+const SCHEMA = readFileSync(new URL('../fixtures/schemas/peewee-era.sql', import.meta.url), 'utf8');
+const KEY = 'E2eCanaryKey-7c6b5a4d3e2f1a0b-secret';
+const DB_PASSWORD = 'E2e#Canary:Pass/1';
+let db: TempDatabase;
+let targetUrl: string;
+const hasDocker = await dockerAvailable();
+
+beforeAll(async () => {
+  requireTargetServer();
+  db = await createTempDatabase('e2e');
+  await db.client.query(SCHEMA);
+  await db.client.query(`INSERT INTO "user" (id, name, email, role, profile_image_url, created_at, updated_at, last_active_at) VALUES ('u1', 'n', 'e@x', 'user', '', 0, 0, 0)`);
+  const token = encrypt((deriveOpenWebUIKey(KEY) as { key: Buffer }).key, Buffer.from('{"access_token":"x"}'));
+  await db.client.query(`INSERT INTO oauth_session VALUES ('s1', 'u1', 'oidc', $1, 9999999999, 0, 0)`, [token]);
+  await adminQuery(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'e2e_reader') THEN CREATE ROLE e2e_reader LOGIN; END IF; END $$`);
+  await adminQuery(`ALTER ROLE e2e_reader PASSWORD '${DB_PASSWORD.replace(/'/g, "''")}'`);
+  // Like Open WebUI's own role: it may write, which is why the tool's read-only session matters.
+  await db.client.query('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO e2e_reader');
+  targetUrl = `${urlFor(db.name, undefined, { name: 'e2e_reader', password: DB_PASSWORD })}?sslmode=require`;
+});
+afterAll(async () => db?.drop());
+
+const env = () => ({ TESTCONTAINERS_RYUK_DISABLED: 'true', TESTCONTAINERS_HOST_OVERRIDE: 'localhost', ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}) });
+
+describe('check with a target database', () => {
+  it('connects read-only, probes in a sandbox copy and on the target (rolled back), audits tokens, leaks nothing', async () => {
+    const containersBefore = hasDocker ? countContainers() : 0;
+    const r = runCli(['check', 'examples/compose-good', '--checks', 'database,oauth', '--format', 'json', '--encryption-key', KEY, '--verify-write', 'rollback', '--sandbox', 'auto'], { ...env(), OPENWEBUI_PREFLIGHT_DATABASE_URL: targetUrl });
+    const report = JSON.parse(r.stdout);
+    expect(report.database).toMatchObject({ connected: true, readOnly: true, snapshot: { tables: 10, migratehistory: 18, alembicVersion: ['38d63c18f30f'] } });
+    const ids = report.findings.map((f: { ruleId: string }) => f.ruleId);
+    expect(ids).toContain('sandbox/started');
+    expect(ids.filter((id: string) => id === 'oauth-session/write-verified')).toHaveLength(2);
+    expect(report.oauth.audit.classes.valid).toBe(1);
+    expect(report.oauth.targetProbe).toMatchObject({ where: 'target', result: 'verified', rolledBack: true });
+    expect(report.keyFingerprint).toMatch(/^sha256:[0-9a-f]{16}$/);
+    expect(r.status).toBe(0);
+    expect((await db.client.query('SELECT count(*)::int AS n FROM oauth_session')).rows[0].n).toBe(1);
+    expect((await db.client.query('SELECT count(*)::int AS n FROM "user"')).rows[0].n).toBe(1);
+    for (const secret of [KEY, DB_PASSWORD]) for (const form of derivedForms(secret)) expect(r.stdout + r.stderr).not.toContain(form);
+    if (hasDocker) expect(countContainers()).toBe(containersBefore);
+  }, 240_000);
+
+  it('a wrong password is a clear finding and exit 1, not a stack trace', () => {
+    const bad = targetUrl.replace(encodeURIComponent(DB_PASSWORD), 'not-the-password');
+    const r = runAction({ path: 'examples/compose-good', checks: 'database', 'database-url': bad, format: 'text' });
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.report);
+    expect(report.findings[0]).toMatchObject({ ruleId: 'database/connection-failed', details: { cause: 'authentication', code: '28P01' } });
+    expect(r.stdout + r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
+  });
+});

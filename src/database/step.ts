@@ -108,6 +108,7 @@ export const sandboxStep: Step = {
     }
     sandboxes.set(ctx, started.sandbox);
     ctx.cleanup.add('sandbox', () => started.sandbox.stop());
+    ctx.report.database = { ...(ctx.report.database ?? {}), sandbox: { kind: started.sandbox.kind, description: started.sandbox.describe(), runId } };
     ctx.findings.push(finding('sandbox/started', { message: `Sandbox: ${started.sandbox.describe()}.` }));
   },
 };

@@ -90,6 +90,7 @@ describe('token audit on a read-only session', () => {
     const c = await openConnection(`${db.url}?sslmode=disable`, readOnly);
     if (!c.ok) throw new Error(c.failure.detail);
     let inserted = false;
+    let insert: Promise<unknown> = Promise.resolve();
     const audit = await auditTokens(c.client, {
       keys,
       sample: 0,
@@ -97,11 +98,14 @@ describe('token audit on a read-only session', () => {
       onProgress: () => {
         if (inserted) return;
         inserted = true;
-        void adminQuery(`INSERT INTO oauth_session VALUES ('late-0', 'u10', 'oidc', 'late', 0, 0, 0)`, [], db.name);
+        insert = adminQuery(`INSERT INTO oauth_session VALUES ('late-0', 'u10', 'oidc', 'late', 0, 0, 0)`, [], db.name);
       },
     });
     await c.client.end();
+    await insert;
+    // The row committed during the scan is not seen: the audit reads one snapshot.
     expect(audit.section.rows).toBe(10);
+    expect((await db.client.query('SELECT count(*)::int AS n FROM oauth_session')).rows[0].n).toBe(11);
     await db.client.query(`DELETE FROM oauth_session WHERE id = 'late-0'`);
   });
 });

@@ -6,12 +6,13 @@ const hasDocker = await dockerAvailable();
 
 describe.runIf(hasDocker)('container sandbox (testcontainers)', () => {
   it('starts the image with the official contract, answers queries, and leaves no container behind', async () => {
-    const before = countContainers();
-    const started = await startSandbox({ mode: 'container', image: TEST_IMAGE, runId: `test-${Date.now()}` });
+    const runId = `test-${Date.now()}`;
+    const label = `org.openwebui-preflight.run=${runId}`;
+    const started = await startSandbox({ mode: 'container', image: TEST_IMAGE, runId });
     if (!started.ok) throw new Error(started.finding.message);
     try {
       expect(started.sandbox.kind).toBe('container');
-      expect(countContainers()).toBe(before + 1);
+      expect(countContainers(label)).toBe(1);
       const db = await started.sandbox.freshDatabase();
       await db.client.query('CREATE TABLE t (id int primary key)');
       expect((await db.client.query('SELECT count(*)::int AS n FROM t')).rows[0].n).toBe(0);
@@ -20,7 +21,7 @@ describe.runIf(hasDocker)('container sandbox (testcontainers)', () => {
     } finally {
       await started.sandbox.stop();
     }
-    expect(countContainers()).toBe(before);
+    expect(countContainers(label)).toBe(0);
   });
 
   it('an image that cannot be had is reported as sandbox/unavailable, nothing left behind', async () => {

@@ -37,7 +37,6 @@ const env = () => ({ TESTCONTAINERS_RYUK_DISABLED: 'true', TESTCONTAINERS_HOST_O
 
 describe('check with a target database', () => {
   it('connects read-only, probes in a sandbox copy and on the target (rolled back), audits tokens, leaks nothing', async () => {
-    const containersBefore = hasDocker ? countContainers() : 0;
     const r = runCli(['check', 'examples/compose-good', '--checks', 'database,oauth', '--format', 'json', '--encryption-key', KEY, '--verify-write', 'rollback', '--sandbox', 'auto'], { ...env(), OPENWEBUI_PREFLIGHT_DATABASE_URL: targetUrl });
     const report = JSON.parse(r.stdout);
     expect(report.database).toMatchObject({ connected: true, readOnly: true, snapshot: { tables: 10, migratehistory: 18, alembicVersion: ['38d63c18f30f'] } });
@@ -51,7 +50,8 @@ describe('check with a target database', () => {
     expect((await db.client.query('SELECT count(*)::int AS n FROM oauth_session')).rows[0].n).toBe(1);
     expect((await db.client.query('SELECT count(*)::int AS n FROM "user"')).rows[0].n).toBe(1);
     for (const secret of [KEY, DB_PASSWORD]) for (const form of derivedForms(secret)) expect(r.stdout + r.stderr).not.toContain(form);
-    if (hasDocker) expect(countContainers()).toBe(containersBefore);
+    expect(report.database.sandbox.kind).toBe(hasDocker ? 'container' : 'embedded');
+    if (hasDocker) expect(countContainers(`org.openwebui-preflight.run=${report.database.sandbox.runId}`)).toBe(0);
   }, 240_000);
 
   it('a wrong password is a clear finding and exit 1, not a stack trace', () => {

@@ -10,7 +10,7 @@ export async function dockerAvailable(): Promise<boolean> {
 
 export const TEST_IMAGE = process.env.PREFLIGHT_TEST_POSTGRES_IMAGE ?? 'openwebui-preflight/postgres:15';
 
-/** Containers carrying the tool's label (all runs). */
+/** Containers carrying the tool's label: of one run (`org.openwebui-preflight.run=<id>`), or of all runs. */
 export function countContainers(label = 'org.openwebui-preflight'): number {
   const out = execFileSync('docker', ['ps', '-aq', '--filter', `label=${label}`], { encoding: 'utf8' });
   return out.split(/\s+/).filter(Boolean).length;

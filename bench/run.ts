@@ -13,10 +13,14 @@ export interface BenchResult {
 
 const BENCHES: Record<string, () => Promise<{ default?: unknown } & Record<string, unknown>>> = {
   config: () => import('./config.ts'),
+  snapshot: () => import('./snapshot.ts'),
+  oauth: () => import('./oauth.ts'),
 };
 
 const RUNNERS: Record<string, string> = {
   config: 'runConfigBench',
+  snapshot: 'runSnapshotBench',
+  oauth: 'runOAuthBench',
 };
 
 async function main(): Promise<void> {

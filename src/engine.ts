@@ -131,6 +131,17 @@ export async function runPreflight(settings: Settings, io: EngineIO, steps: read
     summarySections: [],
     cleanup: new CleanupStack(),
   };
+  // A cancelled job (SIGINT/SIGTERM) still removes its sandbox before the process ends.
+  const onSignal = (signal: NodeJS.Signals) => {
+    io.progress.info(`Received ${signal}: cleaning up before exiting.`);
+    void ctx.cleanup.runAll().finally(() => {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      process.kill(process.pid, signal);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     for (const step of steps) {
       if (!step.neededBy.some((c) => settings.checks.has(c))) continue;
@@ -145,6 +156,8 @@ export async function runPreflight(settings: Settings, io: EngineIO, steps: read
     }
   } finally {
     for (const failure of await ctx.cleanup.runAll()) ctx.findings.push(internalError(`clean up ${failure.name}`, failure.error, io));
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
   return finishReport(ctx);
 }

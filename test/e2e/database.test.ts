@@ -8,7 +8,7 @@ import { encrypt } from '../../src/oauth/fernet.ts';
 import { deriveOpenWebUIKey } from '../../src/openwebui/encryption-key.ts';
 import { derivedForms } from '../../src/report/secrets.ts';
 import { countContainers, dockerAvailable } from '../support/docker.ts';
-import { adminQuery, createTempDatabase, requireTargetServer, urlFor, type TempDatabase } from '../support/postgres.ts';
+import { adminQuery, createTempDatabase, requireTargetServer, serverLogDuring, urlFor, type TempDatabase } from '../support/postgres.ts';
 import { runAction, runCli } from './run-dist.ts';
 
 const SCHEMA = readFileSync(new URL('../fixtures/schemas/peewee-era.sql', import.meta.url), 'utf8');
@@ -53,6 +53,21 @@ describe('check with a target database', () => {
     expect(report.database.sandbox.kind).toBe(hasDocker ? 'container' : 'embedded');
     if (hasDocker) expect(countContainers(`org.openwebui-preflight.run=${report.database.sandbox.runId}`)).toBe(0);
   }, 240_000);
+
+  it('a full run without write inputs sends no writing statement to the target (log_statement=all)', async () => {
+    await adminQuery(`ALTER ROLE e2e_reader SET log_statement = 'all'`);
+    try {
+      const lines = await serverLogDuring(async () => {
+        const r = runCli(['check', 'examples/compose-good', '--checks', 'database,drift,oauth', '--format', 'json', '--encryption-key', KEY, '--sandbox', 'none'], { ...env(), OPENWEBUI_PREFLIGHT_DATABASE_URL: targetUrl });
+        expect(JSON.parse(r.stdout).oauth.audit.rows).toBe(1);
+      });
+      const statements = lines.filter((l) => l.includes('user=e2e_reader') && /(statement|execute [^:]*): /.test(l)).map((l) => l.replace(/^.*?(statement|execute [^:]*): /, ''));
+      expect(statements.length).toBeGreaterThan(5);
+      expect(statements.filter((s) => /^\s*(INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|TRUNCATE|COPY\s+\S+\s+FROM|GRANT|REVOKE|LOCK)\b/i.test(s))).toEqual([]);
+    } finally {
+      await adminQuery('ALTER ROLE e2e_reader RESET log_statement');
+    }
+  }, 120_000);
 
   it('a wrong password is a clear finding and exit 1, not a stack trace', () => {
     const bad = targetUrl.replace(encodeURIComponent(DB_PASSWORD), 'not-the-password');

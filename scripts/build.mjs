@@ -2,7 +2,7 @@
 // Bundles the action (dist/index.js), its post step (dist/post.js) and the CLI (dist/cli.js).
 // Deterministic: the same sources give the same bytes, so CI can compare dist/ with a fresh build.
 import { build } from 'esbuild';
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const outdir = path.resolve(process.argv[2] ?? 'dist');
@@ -40,4 +40,6 @@ for (const [entry, out] of entries) {
   });
 }
 chmodSync(path.join(outdir, 'cli.js'), 0o755);
+// The catalog's schemas are read at run time (only when needed), next to the bundles.
+cpSync('src/migrations/catalog/schemas', path.join(outdir, 'catalog', 'schemas'), { recursive: true });
 console.log(`Built ${entries.length} bundles into ${path.relative(process.cwd(), outdir) || '.'}`);

@@ -21,6 +21,7 @@ import type { CheckName, Settings } from './settings/settings.ts';
 import { TOOL_NAME, TOOL_VERSION } from './version.ts';
 import { sandboxStep, targetStep } from './database/step.ts';
 import { oauthStep } from './oauth/step.ts';
+import { driftStep, migrationStep } from './migrations/step.ts';
 
 export interface EngineIO {
   runnerEnv: Readonly<Record<string, string | undefined>>;
@@ -110,7 +111,7 @@ export const configStep: Step = {
 };
 
 /** Steps other modules contribute, in order. Configuration always comes first. */
-export const STEPS: Step[] = [configStep, targetStep, sandboxStep, oauthStep];
+export const STEPS: Step[] = [configStep, targetStep, sandboxStep, migrationStep, driftStep, oauthStep];
 
 export async function runPreflight(settings: Settings, io: EngineIO, steps: readonly Step[] = STEPS): Promise<Report> {
   for (const k of [settings.encryptionKey, ...settings.previousKeys]) io.secrets.add(k);

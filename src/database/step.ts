@@ -81,18 +81,13 @@ export const sandboxStep: Step = {
   async run(ctx) {
     if (ctx.settings.sandbox === 'none') return;
     const target = targets.get(ctx);
-    // Without the release catalog, the sandbox replays onto a copy of the target's schema.
-    if (!target) {
-      ctx.io.progress.info('Sandbox not started: the probe write in a fresh sandbox needs the release catalog of migrations; with a target database it runs on a copy of its schema.');
-      return;
-    }
     const runId = randomUUID();
     ctx.io.saveCleanupState?.('run-id', runId);
     const dataDirs: string[] = [];
     const started = await startSandbox({
       mode: ctx.settings.sandbox === 'auto' ? 'auto' : ctx.settings.sandbox,
       ...(ctx.settings.postgresImage ? { image: ctx.settings.postgresImage } : {}),
-      targetMajor: target.majorVersion,
+      ...(target ? { targetMajor: target.majorVersion } : {}),
       runId,
       log: (m) => ctx.io.progress.info(m),
       onResource: (kind, id) => {

@@ -40,14 +40,20 @@ export function statementsFor(id: string, release: Release, lineage: Lineage): s
   return (pick ?? variants[0]!).statements;
 }
 
-export async function replay(client: pg.Client, release: Release, chain: PendingChain, lineage: Lineage, onMigration: (id: string) => void = () => {}): Promise<ReplayResult> {
+/**
+ * `transactions`: Open WebUI's own boundaries (sandbox). `savepoints`: the same boundaries as
+ * savepoints inside a caller's transaction, which the caller rolls back (simulate-on-target).
+ */
+export type ReplayMode = 'transactions' | 'savepoints';
+
+export async function replay(client: pg.Client, release: Release, chain: PendingChain, lineage: Lineage, onMigration: (id: string) => void = () => {}, mode: ReplayMode = 'transactions'): Promise<ReplayResult> {
   const applied: string[] = [];
   if (chain.peewee.length) {
     await client.query(MIGRATEHISTORY_DDL);
     for (const name of chain.peewee) {
       const id = `peewee:${name}`;
       onMigration(id);
-      const failure = await inTransaction(client, id, 'peewee', async (run) => {
+      const failure = await inTransaction(client, mode, id, 'peewee', async (run) => {
         for (const s of statementsFor(id, release, lineage)) await run(s);
         await run(`INSERT INTO "migratehistory" ("name", "migrated_at") VALUES ('${name}', now())`);
       });
@@ -58,7 +64,7 @@ export async function replay(client: pg.Client, release: Release, chain: Pending
   if (chain.alembic.length) {
     const ids = chain.alembic.map((r) => `alembic:${r}`);
     const done: string[] = [];
-    const failure = await inTransaction(client, ids[0]!, 'alembic', async (run, setCurrent) => {
+    const failure = await inTransaction(client, mode, ids[0]!, 'alembic', async (run, setCurrent) => {
       await run(ALEMBIC_VERSION_DDL);
       for (const id of ids) {
         setCurrent(id);
@@ -77,13 +83,15 @@ export async function replay(client: pg.Client, release: Release, chain: Pending
 
 async function inTransaction(
   client: pg.Client,
+  mode: ReplayMode,
   first: string,
   step: 'peewee' | 'alembic',
   body: (run: (sql: string) => Promise<void>, setCurrent: (id: string) => void) => Promise<void>,
 ): Promise<ReplayFailure | undefined> {
   let current = first;
   let statement = '';
-  await client.query('BEGIN');
+  const [begin, commit, rollback] = mode === 'transactions' ? ['BEGIN', 'COMMIT', 'ROLLBACK'] : ['SAVEPOINT preflight_step', 'RELEASE SAVEPOINT preflight_step', 'ROLLBACK TO SAVEPOINT preflight_step'];
+  await client.query(begin);
   try {
     await body(
       async (sql) => {
@@ -92,10 +100,10 @@ async function inTransaction(
       },
       (id) => (current = id),
     );
-    await client.query('COMMIT');
+    await client.query(commit);
     return undefined;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
+    await client.query(rollback).catch(() => {});
     const c = classifyError(error);
     const f: ReplayFailure = { migration: current, step, statement, message: c.detail };
     if (c.code) f.sqlstate = c.code;

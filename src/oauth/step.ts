@@ -1,8 +1,8 @@
 /** Engine step for checklist section 3: the probe write and the audit of stored tokens. */
-import { cloneSnapshot } from '../database/clone.ts';
 import { connectionFinding, classifyError } from '../database/errors.ts';
 import { sandboxOf, targetOf } from '../database/step.ts';
 import type { Step } from '../engine.ts';
+import { sandboxAtRelease } from '../migrations/step.ts';
 import { auditTokens } from './audit.ts';
 import { resolveRunKeys } from './key.ts';
 import { runProbe } from './probe.ts';
@@ -23,18 +23,15 @@ export const oauthStep: Step = {
     ctx.report.oauth = section;
     if (keys.current) ctx.report.keyFingerprint = keys.current.fingerprint;
     const target = targetOf(ctx);
-    const sandbox = sandboxOf(ctx);
     if (!keys.current) {
       ctx.io.progress.info(`No OAuth key to verify: ${keys.problem}.`);
     } else {
-      if (sandbox && target) {
-        const db = await sandbox.freshDatabase('probe');
-        try {
-          await cloneSnapshot(db.client, target.snapshot);
-          Object.assign(section, (await collect(runProbe(db.client, { key: keys.current, where: 'sandbox', statementTimeoutMs: 60_000, lockTimeoutMs: 10_000 }), ctx)).section);
-        } finally {
-          await db.drop();
-        }
+      // Checklist section 3 in the sandbox: the schema the release will have, then a probe session.
+      const db = await sandboxAtRelease(ctx);
+      if (db) {
+        Object.assign(section, (await collect(runProbe(db.client, { key: keys.current, where: 'sandbox', statementTimeoutMs: 60_000, lockTimeoutMs: 10_000 }), ctx)).section);
+      } else if (sandboxOf(ctx)) {
+        ctx.io.progress.info('The probe write in the sandbox was skipped: the migrations did not reach the release (see migrations/conflict).');
       }
       if (target && ctx.settings.verifyWrite === 'rollback') {
         try {

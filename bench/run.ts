@@ -14,12 +14,14 @@ export interface BenchResult {
 const BENCHES: Record<string, () => Promise<{ default?: unknown } & Record<string, unknown>>> = {
   config: () => import('./config.ts'),
   snapshot: () => import('./snapshot.ts'),
+  migrations: () => import('./migrations.ts'),
   oauth: () => import('./oauth.ts'),
 };
 
 const RUNNERS: Record<string, string> = {
   config: 'runConfigBench',
   snapshot: 'runSnapshotBench',
+  migrations: 'runMigrationBench',
   oauth: 'runOAuthBench',
 };
 

@@ -13,7 +13,6 @@ import type { Report, UnitSummary } from './report/model.ts';
 import type { Progress } from './report/progress.ts';
 import { REPORT_SCHEMA_VERSION } from './report/model.ts';
 import type { SecretRegistry } from './report/secrets.ts';
-import type { SummarySection } from './report/summary.ts';
 import { checkConfiguration } from './rules/index.ts';
 import { effectiveKeyText, resolveKeySource } from './rules/oauth-key.ts';
 import { viewOf } from './rules/context.ts';
@@ -39,8 +38,6 @@ export interface RunContext {
   root: string;
   findings: Finding[];
   report: Report;
-  /** Markdown sections for the job summary, in the order steps add them. */
-  summarySections: SummarySection[];
   scan?: ConfigScan;
   /** The release checked against, once chosen. */
   release?: string;
@@ -129,7 +126,6 @@ export async function runPreflight(settings: Settings, io: EngineIO, steps: read
       findings: [],
       units: [],
     },
-    summarySections: [],
     cleanup: new CleanupStack(),
   };
   // A cancelled job (SIGINT/SIGTERM) still removes its sandbox before the process ends.

@@ -38,21 +38,6 @@ export function releaseFor(ctx: RunContext): Release {
   return release;
 }
 
-/** Mermaid flowchart of the pending chain, for the job summary. */
-export function chainDiagram(chain: PendingChain, failedAt?: string): string[] {
-  const ids = [...chain.peewee.map((n) => `peewee:${n}`), ...chain.alembic.map((r) => `alembic:${r}`)];
-  if (ids.length === 0) return [];
-  const shown = ids.length > 24 ? [...ids.slice(0, 11), '…', ...ids.slice(-12)] : ids;
-  const lines = ['```mermaid', 'flowchart LR'];
-  shown.forEach((id, i) => {
-    const label = id === '…' ? `… ${ids.length - 23} more` : id.replace(/^(peewee|alembic):/, '');
-    lines.push(`  m${i}["${label}"]${id === failedAt ? ':::failed' : ''}`);
-    if (i > 0) lines.push(`  m${i - 1} --> m${i}`);
-  });
-  lines.push('  classDef failed fill:#fdd,stroke:#c00', '```');
-  return lines;
-}
-
 async function replayInto(sandbox: Sandbox, base: SchemaSnapshot, release: Release, extraSql: string[] = []): Promise<{ db: Prepared; failure?: ReplayFailure; state: DatabaseState }> {
   const db = await sandbox.freshDatabase('replay');
   try {
@@ -166,8 +151,7 @@ async function replayInSandbox(ctx: RunContext, sandbox: Sandbox, base: SchemaSn
   if (!first.failure) {
     replayed.set(ctx, first.db);
     ctx.cleanup.add('replayed database', () => first.db.drop());
-    section.replay = { result: 'clean start', applied: total };
-    ctx.summarySections.push({ title: `Migrations to ${release.version}`, lines: [`${total} pending, replayed cleanly in ${sandbox.describe()}.`, '', ...chainDiagram(chain)] });
+    section.replay = { result: 'clean start', applied: total, sandbox: sandbox.describe() };
   } else {
     await first.db.drop();
     const failure = first.failure;
@@ -192,7 +176,6 @@ async function replayInSandbox(ctx: RunContext, sandbox: Sandbox, base: SchemaSn
         details: { migration: failure.migration, sqlstate: failure.sqlstate ?? null, remedies: verified.map((r) => ({ id: r.id, sql: r.sql, outcome: r.outcome })) },
       }),
     );
-    ctx.summarySections.push({ title: `Migrations to ${release.version}`, lines: [`Replay failed at **${failure.migration}** (${failure.sqlstate ?? 'error'}).`, '', ...chainDiagram(chain, failure.migration), '', ...verified.map((r) => `- Remedy ${r.id}: \`${r.sql.join(' ')}\` → ${r.outcome}`)] });
   }
 }
 
@@ -205,8 +188,6 @@ export const driftStep: Step = {
     const drift = detectDrift(target.snapshot, databaseState(target.snapshot));
     ctx.findings.push(...drift.findings);
     ctx.report.drift = drift.section;
-    const groups = drift.section.groups as string[] | undefined;
-    if (groups?.length) ctx.summarySections.push({ title: 'Schema drift', lines: groups.map((g) => `- ${g}`) });
   },
 };
 

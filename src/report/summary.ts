@@ -38,8 +38,56 @@ function findingRow(f: Finding): string {
   return `| ${ICON[f.severity]} | [\`${f.ruleId}\`](${f.helpUri}) | ${where} | ${escapeMarkdownCell(f.unit ?? '')} | ${escapeMarkdownCell(f.message)} |`;
 }
 
-/** A section other checks add: Markdown lines, given in order. */
+/** A section of the summary: a title and Markdown lines. */
 export type SummarySection = { title: string; lines: string[] };
+
+/** Mermaid flowchart of a pending chain; long chains keep their ends. */
+export function chainDiagram(ids: readonly string[], failedAt?: string): string[] {
+  if (ids.length === 0) return [];
+  const shown = ids.length > 24 ? [...ids.slice(0, 11), '…', ...ids.slice(-12)] : [...ids];
+  const lines = ['```mermaid', 'flowchart LR'];
+  shown.forEach((id, i) => {
+    const label = id === '…' ? `… ${ids.length - 23} more` : id.replace(/^(peewee|alembic):/, '');
+    lines.push(`  m${i}["${label}"]${id === failedAt ? ':::failed' : ''}`);
+    if (i > 0) lines.push(`  m${i - 1} --> m${i}`);
+  });
+  lines.push('  classDef failed fill:#fdd,stroke:#c00', '```');
+  return lines;
+}
+
+type Json = Record<string, unknown>;
+
+/** The sections the migration, drift and OAuth checks leave in the report, for people. */
+export function reportSections(report: Report): SummarySection[] {
+  const sections: SummarySection[] = [];
+  const m = report.migrations as Json | undefined;
+  if (m?.pending) {
+    const pending = m.pending as { peewee: string[]; alembic: string[] };
+    const ids = [...pending.peewee.map((n) => `peewee:${n}`), ...pending.alembic.map((r) => `alembic:${r}`)];
+    const replay = m.replay as { result: string; sandbox?: string; failure?: { migration: string; sqlstate?: string; message: string }; remedies?: Array<{ id: string; sql: string[]; outcome: string; leavesDifferent: string[] }> } | undefined;
+    const lines = [`${ids.length} pending on the ${m.database as string} (${pending.peewee.length} Peewee, ${pending.alembic.length} Alembic).`];
+    if (replay?.result === 'clean start') lines.push(`✅ Replayed cleanly in ${replay.sandbox ?? 'the sandbox'}.`);
+    if (replay?.failure) {
+      lines.push(`❌ Replay fails at **${replay.failure.migration}** (${replay.failure.sqlstate ?? 'error'}): ${escapeMarkdownCell(replay.failure.message)}`);
+      for (const r of replay.remedies ?? []) lines.push(`- Remedy ${r.id}: \`${r.sql.join(' ')}\` → ${r.outcome}${r.leavesDifferent?.length ? ` (leaves: ${escapeMarkdownCell(r.leavesDifferent.join('; '))})` : ''}`);
+    }
+    if (ids.length) lines.push('', ...chainDiagram(ids, replay?.failure?.migration));
+    sections.push({ title: `Migrations to Open WebUI ${m.release as string}`, lines });
+  }
+  const d = report.drift as Json | undefined;
+  if (d?.checked) {
+    const groups = (d.groups as string[]) ?? [];
+    sections.push({ title: `Schema drift against ${d.release as string}`, lines: groups.length ? groups.map((g) => `- ${escapeMarkdownCell(g)}`) : ['No drift: the schema is what its release and history should have produced.'] });
+  }
+  const audit = (report.oauth as Json | undefined)?.audit as { rows: number; sampled: boolean; classes: Record<string, number>; expired: number } | undefined;
+  if (audit) {
+    const lines = ['| valid | previous key | default key | plaintext | not Fernet | undecryptable | expired |', '|---|---|---|---|---|---|---|'];
+    const c = audit.classes;
+    lines.push(`| ${c.valid} | ${c['previous-key']} | ${c['default-key']} | ${c.plaintext} | ${c['not-fernet']} | ${c.undecryptable} | ${audit.expired} |`);
+    sections.push({ title: `Stored OAuth tokens (${audit.rows}${audit.sampled ? ', a sample' : ''})`, lines });
+  }
+  return sections;
+}
 
 export function renderSummary(report: Report, options: { notAnnotated?: number; sections?: SummarySection[]; limitBytes?: number } = {}): string {
   const limit = options.limitBytes ?? SUMMARY_LIMIT_BYTES;
@@ -48,8 +96,8 @@ export function renderSummary(report: Report, options: { notAnnotated?: number; 
     head.push(`> GitHub shows at most 10 annotations of each type per step: ${options.notAnnotated} finding${options.notAnnotated === 1 ? ' is' : 's are'} only listed below.`, '');
   }
   head.push('#### Deployment units', '', ...unitTable(report.units));
+  for (const s of [...reportSections(report), ...(options.sections ?? [])]) head.push(`#### ${s.title}`, '', ...s.lines, '');
   const tail: string[] = [];
-  for (const s of options.sections ?? []) tail.push(`#### ${s.title}`, '', ...s.lines, '');
   tail.push(`<sub>${report.tool.name} ${report.tool.version} · rules: docs/rules.md · full details in the JSON report</sub>`, '');
 
   const findings = sortFindings(report.findings);

@@ -48,3 +48,30 @@ describe('SARIF', () => {
     });
   });
 });
+
+describe('summary sections from the report', () => {
+  it('draws the migration chain, the remedies, drift by table and the token audit', () => {
+    const r = report([]);
+    r.summary = { errors: 0, warnings: 0, notices: 0, verdict: 'pass', failOn: 'error' };
+    r.migrations = {
+      release: '0.6.5',
+      database: 'target',
+      pending: { peewee: ['002_add_local_sharing', '003_add_auth_api_key'], alembic: ['7e5b5dc7342b'] },
+      replay: { result: 'conflict', failure: { migration: 'peewee:003_add_auth_api_key', sqlstate: '42701', message: 'column "api_key" of relation "user" already exists' }, remedies: [{ id: 'B', sql: ["INSERT INTO migratehistory (name, migrated_at) VALUES ('003_add_auth_api_key', now());"], outcome: 'clean start', leavesDifferent: ['user: index user_api_key is missing'] }] },
+    };
+    r.drift = { checked: true, release: '0.6.5', groups: ['chat: extra column my_notes (text)'] };
+    r.oauth = { audit: { rows: 12, sampled: false, classes: { valid: 9, 'previous-key': 1, 'default-key': 0, plaintext: 1, 'not-fernet': 0, undecryptable: 1 }, expired: 2 } };
+    const md = renderSummary(r);
+    const at = (s: string) => md.indexOf(s);
+    expect(md).toContain('#### Migrations to Open WebUI 0.6.5');
+    expect(md).toContain('❌ Replay fails at **peewee:003_add_auth_api_key** (42701)');
+    expect(md).toContain('- Remedy B: `INSERT INTO migratehistory (name, migrated_at) VALUES (\'003_add_auth_api_key\', now());` → clean start (leaves: user: index user_api_key is missing)');
+    expect(md).toContain('```mermaid\nflowchart LR\n  m0["002_add_local_sharing"]\n  m1["003_add_auth_api_key"]:::failed\n  m0 --> m1\n  m2["7e5b5dc7342b"]\n  m1 --> m2');
+    expect(md).toContain('- chat: extra column my_notes (text)');
+    expect(md).toContain('| 9 | 1 | 0 | 1 | 0 | 1 | 2 |');
+    // Verdict first, then units, then the sections, then the findings.
+    expect(at('### ✅')).toBe(0);
+    expect(at('#### Deployment units')).toBeLessThan(at('#### Migrations'));
+    expect(at('#### Stored OAuth tokens')).toBeLessThan(at('#### Findings'));
+  });
+});

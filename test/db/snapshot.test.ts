@@ -24,7 +24,7 @@ describe('schema snapshot', () => {
       expect(s.sequences.find((q) => q.name === 'document_id_seq')).toEqual({ name: 'document_id_seq', ownedBy: 'document.id', identity: false });
       expect(s.sequences.find((q) => q.name === 'note_seq_seq')).toMatchObject({ identity: true });
       expect(s.openwebui.migratehistory).toHaveLength(18);
-      expect(s.openwebui.migratehistory![0]).toEqual({ name: '001_m', migratedAt: '2024-06-27 10:00:00' });
+      expect(s.openwebui.migratehistory![0]).toEqual({ name: '001_initial_schema', migratedAt: '2024-06-27 10:00:00' });
       expect(s.openwebui.alembicVersion).toEqual(['38d63c18f30f']);
       expect(s.openwebui.peeweeMigrate).toEqual([{ id: 1, name: '003_add_auth_api_key' }]);
     });

@@ -19,19 +19,29 @@ import { CACHE, git, HARNESS, libraries, OPENWEBUI_GIT, packageRoot } from './so
 const OUT = path.resolve(import.meta.dirname, '../../src/migrations/catalog');
 const VENV = path.join(CACHE, '..', 'catalog-venv');
 
-/** Upstream releases: tags of the fork that are upstream's (v0.5.x, v0.6.x), and upstream release commits without tags there. */
+/** The newest upstream main commit known here (0.11.0); later releases come in with --add. */
+const UPSTREAM_HEAD = 'f9590b8017199e56d5e953657e6498e3cef1d246';
+
+/**
+ * Upstream releases: the fork's tags that are upstream's (v0.5.x, v0.6.x; its own tags from v0.7.2 on
+ * are fork-only), then the release merges on upstream's first-parent line after v0.6.41, found by the
+ * version in package.json.
+ */
 function releaseList(extra: Array<[string, string]>): Array<{ version: string; commit: string }> {
   const tagged = git(OPENWEBUI_GIT, ['tag'])
     .split('\n')
     .filter((t) => /^v0\.[56]\.\d+$/.test(t))
     .map((t) => ({ version: t.slice(1), commit: git(OPENWEBUI_GIT, ['rev-list', '-n', '1', t]).trim() }));
-  const untagged: Array<[string, string]> = [
-    ['0.9.6', 'b3e9d16b6fdfa9054416e2fad85a9fe6f000fe54'],
-    ['0.10.2', 'ecd48e2f718220a6400ecf49eafd4867a38feb10'],
-    ['0.11.0', 'f9590b8017199e56d5e953657e6498e3cef1d246'],
-    ...extra,
-  ];
-  return [...tagged, ...untagged.map(([version, commit]) => ({ version, commit }))].sort((a, b) => compareVersions(a.version, b.version));
+  const newest = new Map<string, string>();
+  for (const commit of git(OPENWEBUI_GIT, ['log', '--first-parent', '--format=%H', `v0.6.41..${UPSTREAM_HEAD}`, '--', 'package.json']).split('\n').filter(Boolean)) {
+    const version = /"version":\s*"([^"]+)"/.exec(git(OPENWEBUI_GIT, ['show', `${commit}:package.json`]))?.[1];
+    // git log lists newest first: the first commit seen for a version is its release merge.
+    if (version && /^\d+\.\d+\.\d+$/.test(version) && !newest.has(version)) newest.set(version, commit);
+  }
+  for (const [version, commit] of extra) newest.set(version, commit);
+  const all = [...tagged, ...[...newest].map(([version, commit]) => ({ version, commit }))];
+  const unique = new Map(all.map((r) => [r.version, r]));
+  return [...unique.values()].sort((a, b) => compareVersions(a.version, b.version));
 }
 
 function python(): string {

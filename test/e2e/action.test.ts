@@ -53,6 +53,12 @@ describe('the bundled CLI (dist/cli.js)', () => {
     expect(runCli(['check', 'examples', '--sandbox', 'docker']).status).toBe(2);
   });
 
+  it('keeps its exit code when the embedded sandbox ran (its exit hook calls process.exit(0))', () => {
+    const r = runCli(['check', 'examples/compose-checklist', '--checks', 'config,migrations', '--sandbox', 'embedded', '--format', 'json']);
+    expect(JSON.parse(r.stdout).findings.map((f: { ruleId: string }) => f.ruleId)).toContain('sandbox/started');
+    expect(r.status).toBe(1);
+  }, 120_000);
+
   it('gives a clean finding, not a stack trace, for a directory that does not exist', () => {
     const r = runCli(['check', 'no/such/dir', '--checks', 'config', '--format', 'json']);
     expect(r.status).toBe(1);

@@ -5,7 +5,9 @@ import type { Step } from '../engine.ts';
 import { releaseFor, sandboxAtRelease } from '../migrations/step.ts';
 import { featureDescription, featureRange, hasFeature } from '../openwebui/releases.ts';
 import { auditTokens } from './audit.ts';
-import { resolveRunKeys } from './key.ts';
+import { resolveRunKeys, type RunKey } from './key.ts';
+import { randomBytes } from 'node:crypto';
+import { keyFingerprint } from '../openwebui/encryption-key.ts';
 import { runProbe } from './probe.ts';
 
 export const oauthStep: Step = {
@@ -31,22 +33,22 @@ export const oauthStep: Step = {
       section.storesSessions = false;
       return;
     }
-    if (!keys.current) {
-      ctx.io.progress.info(`No OAuth key to verify: ${keys.problem}.`);
-    } else {
-      // Checklist section 3 in the sandbox: the schema the release will have, then a probe session.
-      const db = await sandboxAtRelease(ctx);
-      if (db) {
-        Object.assign(section, (await collect(runProbe(db.client, { key: keys.current, where: 'sandbox', statementTimeoutMs: 60_000, lockTimeoutMs: 10_000 }), ctx)).section);
-      } else if (sandboxOf(ctx)) {
-        ctx.io.progress.info('The probe write in the sandbox was skipped: the migrations did not reach the release (see migrations/conflict).');
-      }
-      if (target && ctx.settings.verifyWrite === 'rollback') {
-        try {
-          Object.assign(section, { targetProbe: (await collect(runProbe(target.client, { key: keys.current, where: 'target', statementTimeoutMs: ctx.settings.statementTimeoutMs, lockTimeoutMs: ctx.settings.lockTimeoutMs }), ctx)).section.probe });
-        } catch (error) {
-          ctx.findings.push(connectionFinding(classifyError(error), target.target.describe()));
-        }
+    // Without a configured key (a pull request from a fork has no secrets) the sandbox probe still
+    // proves the table and the encryption path, with a throwaway key, and says so.
+    const probeKey = keys.current ?? throwawayKey();
+    if (!keys.current) ctx.io.progress.info(`No OAuth key to verify (${keys.problem}); the sandbox probe uses a throwaway key.`);
+    // Checklist section 3 in the sandbox: the schema the release will have, then a probe session.
+    const db = await sandboxAtRelease(ctx);
+    if (db) {
+      Object.assign(section, (await collect(runProbe(db.client, { key: probeKey, where: 'sandbox', statementTimeoutMs: 60_000, lockTimeoutMs: 10_000 }), ctx)).section);
+    } else if (sandboxOf(ctx)) {
+      ctx.io.progress.info('The probe write in the sandbox was skipped: the migrations did not reach the release (see migrations/conflict).');
+    }
+    if (target && keys.current && ctx.settings.verifyWrite === 'rollback') {
+      try {
+        Object.assign(section, { targetProbe: (await collect(runProbe(target.client, { key: keys.current, where: 'target', statementTimeoutMs: ctx.settings.statementTimeoutMs, lockTimeoutMs: ctx.settings.lockTimeoutMs }), ctx)).section.probe });
+      } catch (error) {
+        ctx.findings.push(connectionFinding(classifyError(error), target.target.describe()));
       }
     }
     if (target && target.snapshot.tables.some((t) => t.name === 'oauth_session')) {
@@ -70,4 +72,9 @@ async function collect<T extends { findings: import('../findings/finding.ts').Fi
   const result = await promise;
   ctx.findings.push(...result.findings);
   return result;
+}
+
+function throwawayKey(): RunKey {
+  const key = randomBytes(32);
+  return { key, fingerprint: keyFingerprint(key), source: 'a throwaway key (none configured)' };
 }

@@ -27,7 +27,7 @@ function unitTable(units: readonly UnitSummary[]): string[] {
     const db = u.database ? `${u.database.scheme}://${u.database.user ? `${u.database.user}@` : ''}${u.database.host ?? ''}${u.database.port ? `:${u.database.port}` : ''}/${u.database.name ?? ''}` : '—';
     const key = u.keySource ? `${u.keySource}${u.keyFingerprint ? ` \`${u.keyFingerprint}\`` : ''}` : '—';
     const counts = [u.errors ? `${ICON.error} ${u.errors}` : '', u.warnings ? `${ICON.warning} ${u.warnings}` : '', u.notices ? `${ICON.notice} ${u.notices}` : ''].filter(Boolean).join(' ') || '✅';
-    lines.push(`| ${escapeMarkdownCell(u.name)} | \`${escapeMarkdownCell(u.file)}${u.line ? `:${u.line}` : ''}\` | ${u.openwebuiVersion ?? 'unknown'} | ${escapeMarkdownCell(db)} | ${escapeMarkdownCell(key)} | ${counts} |`);
+    lines.push(`| ${escapeMarkdownCell(u.name)} | \`${escapeMarkdownCell(u.file)}${u.line ? `:${u.line}` : ''}\` | ${u.openwebuiVersion ?? 'unknown'} | ${u.database ? `\`${escapeMarkdownCell(db)}\`` : db} | ${escapeMarkdownCell(key)} | ${counts} |`);
   }
   lines.push('');
   return lines;

@@ -39,7 +39,7 @@ describe('the bundled action (dist/index.js) on the checklist example', () => {
   it('writes a job summary with the verdict first and a table per unit', () => {
     const lines = run.summary.split('\n');
     expect(lines[0]).toBe('### ❌ Open WebUI preflight failed (fail-on: error) — 4 errors, 8 warnings, 0 notices');
-    expect(run.summary).toContain('| docker-compose.yml: open-webui | `docker-compose.yml:3` | 0.6.5 | postgresql+psycopg2://open_webui@222.197.201.55:5432/open-web | WEBUI_SECRET_KEY `sha256:144dee2bd6acec46` | 🔴 2 🟠 4 |');
+    expect(run.summary).toContain('| docker-compose.yml: open-webui | `docker-compose.yml:3` | 0.6.5 | `postgresql+psycopg2://open_webui@222.197.201.55:5432/open-web` | WEBUI_SECRET_KEY `sha256:144dee2bd6acec46` | 🔴 2 🟠 4 |');
     expect(run.summary).toContain('| 🔴 | [`oauth-key/invalid-fernet`]');
   });
 });

@@ -21,7 +21,7 @@ describe('job summary', () => {
     const lines = md.split('\n');
     expect(lines[0]).toBe('### ❌ Open WebUI preflight failed (fail-on: error) — 1 error, 0 warnings, 0 notices · Open WebUI 0.6.41');
     expect(md).toContain('3 findings are only listed below');
-    expect(md).toContain('| web | `docker-compose.yml:2` | 0.6.41 | postgresql://owui@db:5432/owui | OAUTH_SESSION_TOKEN_ENCRYPTION_KEY `sha256:0011223344556677` | 🔴 1 |');
+    expect(md).toContain('| web | `docker-compose.yml:2` | 0.6.41 | `postgresql://owui@db:5432/owui` | OAUTH_SESSION_TOKEN_ENCRYPTION_KEY `sha256:0011223344556677` | 🔴 1 |');
     expect(md).toContain('bad \\| key');
   });
 

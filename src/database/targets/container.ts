@@ -5,19 +5,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
-import type { SessionOptions } from '../connection.ts';
-import { connectUrl, createFreshDatabase, SANDBOX_SESSION, type Sandbox } from './target.ts';
+import { UrlSandbox } from './target.ts';
 
 export const CONTAINER_LABEL = 'org.openwebui-preflight';
 export const RUN_LABEL = 'org.openwebui-preflight.run';
 
-export class ContainerSandbox implements Sandbox {
+export class ContainerSandbox extends UrlSandbox {
   readonly kind = 'container' as const;
   private constructor(
     private readonly container: StartedTestContainer,
     private readonly image: string,
-    private readonly baseUrl: string,
-  ) {}
+    baseUrl: string,
+  ) {
+    super(baseUrl);
+  }
 
   static async start(image: string, runId: string, onStarted?: (containerId: string) => void): Promise<ContainerSandbox> {
     const password = randomBytes(18).toString('base64url');
@@ -37,28 +38,6 @@ export class ContainerSandbox implements Sandbox {
 
   describe(): string {
     return `container ${this.image} (${this.container.getId().slice(0, 12)})`;
-  }
-
-  url(): string {
-    return this.baseUrl;
-  }
-
-  connect(options: Partial<SessionOptions> & { database?: string } = {}) {
-    return connectUrl(this.baseUrl, options, SANDBOX_SESSION);
-  }
-
-  freshDatabase(prefix?: string) {
-    return createFreshDatabase(this, prefix);
-  }
-
-  async majorVersion(): Promise<number> {
-    const c = await this.connect();
-    if (!c.ok) throw new Error(c.failure.detail);
-    try {
-      return Math.floor(Number((await c.client.query('SHOW server_version_num')).rows[0].server_version_num) / 10000);
-    } finally {
-      await c.client.end();
-    }
   }
 
   async stop(): Promise<void> {

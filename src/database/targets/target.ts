@@ -61,3 +61,33 @@ export function withDatabase(url: string, database: string): string {
 export async function connectUrl(url: string, options: Partial<SessionOptions> & { database?: string }, defaults: SessionOptions): Promise<ConnectResult> {
   return openConnection(options.database ? withDatabase(url, options.database) : url, { ...defaults, ...options });
 }
+
+/** What every sandbox reachable by a superuser URL shares; subclasses start and stop the server. */
+export abstract class UrlSandbox implements Sandbox {
+  abstract readonly kind: 'container' | 'embedded';
+  protected constructor(protected readonly baseUrl: string) {}
+  abstract describe(): string;
+  abstract stop(): Promise<void>;
+
+  url(): string {
+    return this.baseUrl;
+  }
+
+  connect(options: Partial<SessionOptions> & { database?: string } = {}) {
+    return connectUrl(this.baseUrl, options, SANDBOX_SESSION);
+  }
+
+  freshDatabase(prefix?: string) {
+    return createFreshDatabase(this, prefix);
+  }
+
+  async majorVersion(): Promise<number> {
+    const c = await this.connect();
+    if (!c.ok) throw new Error(c.failure.detail);
+    try {
+      return Math.floor(Number((await c.client.query('SHOW server_version_num')).rows[0].server_version_num) / 10000);
+    } finally {
+      await c.client.end();
+    }
+  }
+}

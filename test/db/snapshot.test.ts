@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { cloneSnapshot, ident } from '../../src/database/clone.ts';
 import { diffSnapshots, summariseDiff } from '../../src/database/diff.ts';
 import { takeSnapshot } from '../../src/database/snapshot.ts';
+import { catalogSchema } from '../../src/migrations/catalog.ts';
 import { withTempDatabase } from '../support/postgres.ts';
 
 const OPENWEBUI_SQL = readFileSync(new URL('../fixtures/schemas/peewee-era.sql', import.meta.url), 'utf8');
@@ -38,6 +39,19 @@ describe('schema snapshot', () => {
         await cloneSnapshot(copy.client, original);
         expect(await takeSnapshot(copy.client)).toEqual(original);
       });
+    });
+  });
+
+  it.each([
+    ['0.6.5', 'fresh'],
+    ['0.9.5', 'lineage'],
+    ['0.11.0', 'fresh'],
+    ['0.11.0', 'lineage'],
+  ] as const)('clone(snapshot) round-trips the real Open WebUI %s schema (%s), as the generator recorded it', async (version, kind) => {
+    const real = catalogSchema(version, kind);
+    await withTempDatabase(async (copy) => {
+      await cloneSnapshot(copy.client, real);
+      expect(await takeSnapshot(copy.client)).toEqual(real);
     });
   });
 

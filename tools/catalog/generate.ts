@@ -23,9 +23,9 @@ const VENV = path.join(CACHE, '..', 'catalog-venv');
 const UPSTREAM_HEAD = 'f9590b8017199e56d5e953657e6498e3cef1d246';
 
 /**
- * Upstream releases: the fork's tags that are upstream's (v0.5.x, v0.6.x; its own tags from v0.7.2 on
- * are fork-only), then the release merges on upstream's first-parent line after v0.6.41, found by the
- * version in package.json.
+ * Upstream releases from 0.5.0: the release merges on upstream's first-parent line, found by the
+ * version in package.json, and where the fork has upstream's tag (v0.5.x, v0.6.x) the tagged commit.
+ * The fork's own tags from v0.7.2 on are fork-only and never used.
  */
 function releaseList(extra: Array<[string, string]>): Array<{ version: string; commit: string }> {
   const tagged = git(OPENWEBUI_GIT, ['tag'])
@@ -33,13 +33,14 @@ function releaseList(extra: Array<[string, string]>): Array<{ version: string; c
     .filter((t) => /^v0\.[56]\.\d+$/.test(t))
     .map((t) => ({ version: t.slice(1), commit: git(OPENWEBUI_GIT, ['rev-list', '-n', '1', t]).trim() }));
   const newest = new Map<string, string>();
-  for (const commit of git(OPENWEBUI_GIT, ['log', '--first-parent', '--format=%H', `v0.6.41..${UPSTREAM_HEAD}`, '--', 'package.json']).split('\n').filter(Boolean)) {
+  for (const commit of git(OPENWEBUI_GIT, ['log', '--first-parent', '--format=%H', `v0.3.32..${UPSTREAM_HEAD}`, '--', 'package.json']).split('\n').filter(Boolean)) {
     const version = /"version":\s*"([^"]+)"/.exec(git(OPENWEBUI_GIT, ['show', `${commit}:package.json`]))?.[1];
     // git log lists newest first: the first commit seen for a version is its release merge.
-    if (version && /^\d+\.\d+\.\d+$/.test(version) && !newest.has(version)) newest.set(version, commit);
+    if (version && /^\d+\.\d+\.\d+$/.test(version) && compareVersions(version, '0.5.0') >= 0 && !newest.has(version)) newest.set(version, commit);
   }
   for (const [version, commit] of extra) newest.set(version, commit);
-  const all = [...tagged, ...[...newest].map(([version, commit]) => ({ version, commit }))];
+  // Tags win over the first-parent guess where both exist.
+  const all = [...[...newest].map(([version, commit]) => ({ version, commit })), ...tagged];
   const unique = new Map(all.map((r) => [r.version, r]));
   return [...unique.values()].sort((a, b) => compareVersions(a.version, b.version));
 }

@@ -18,7 +18,7 @@ function normalise(s: SchemaSnapshot): SchemaSnapshot {
 describe('replay of the catalog', () => {
   it('has every upstream release from 0.5.x to 0.11.0', () => {
     expect(RELEASES.length).toBeGreaterThanOrEqual(30);
-    expect(RELEASES[0]!.version).toMatch(/^0\.5\./);
+    expect(RELEASES[0]!.version).toBe('0.5.0');
     expect(RELEASES.at(-1)!.version).toBe('0.11.0');
   });
 

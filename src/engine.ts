@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { ConfigScan, DeploymentUnit } from './config/model.ts';
 import { scanConfiguration } from './config/units.ts';
 import { countBySeverity, finding, SEVERITY_RANK, type Finding } from './findings/finding.ts';
-import { parseDatabaseUrl, redactUrl, resolveDatabaseUrl, widestPasswordCandidate } from './openwebui/database-url.ts';
+import { parseDatabaseUrl, resolveDatabaseUrl, widestPasswordCandidate } from './openwebui/database-url.ts';
+import { resolveRunKeys } from './oauth/key.ts';
 import { deriveOpenWebUIKey, keyFingerprint } from './openwebui/encryption-key.ts';
 import type { Report, UnitSummary } from './report/model.ts';
 import type { Progress } from './report/progress.ts';
@@ -178,7 +179,7 @@ function finishReport(ctx: RunContext): Report {
   report.summary = { ...counts, verdict: failed ? 'fail' : 'pass', failOn: settings.failOn };
   report.units = (ctx.scan?.units ?? []).map((u) => unitSummary(u, report.findings, ctx));
   if (ctx.release) report.openwebuiVersion ??= { version: ctx.release, source: settings.openwebuiVersion ? 'input' : 'image-tag' };
-  const fingerprint = runKeyFingerprint(ctx);
+  const fingerprint = report.keyFingerprint ?? runKeyFingerprint(ctx);
   if (fingerprint) report.keyFingerprint = fingerprint;
   return ctx.io.secrets.maskDeep(report);
 }
@@ -218,24 +219,13 @@ function unitSummary(unit: DeploymentUnit, findings: readonly Finding[], ctx: Ru
   return summary;
 }
 
-/** The fingerprint of the key the run verifies: the input, else the first unit with a known key, else the runner's. */
+/** The fingerprint of the key the run verifies (the same choice the OAuth check makes). */
 function runKeyFingerprint(ctx: RunContext): string | undefined {
-  const candidates = [
-    ctx.settings.encryptionKey,
-    ...(ctx.scan?.units ?? []).map((u) => effectiveKeyText(resolveKeySource(viewOf(u, {})))),
-    ctx.io.runnerEnv.OAUTH_SESSION_TOKEN_ENCRYPTION_KEY,
-    ctx.io.runnerEnv.WEBUI_SECRET_KEY,
-  ];
-  for (const c of candidates) {
-    if (!c) continue;
-    const d = deriveOpenWebUIKey(c);
-    if (d.ok) return keyFingerprint(d.key);
-  }
-  return undefined;
-}
-
-/** For reports: a database URL safe to show. */
-export function describeUrl(url: string): string {
-  const p = parseDatabaseUrl(url);
-  return p.ok ? redactUrl(p.url) : '(an unparseable URL)';
+  return resolveRunKeys({
+    ...(ctx.settings.encryptionKey ? { encryptionKey: ctx.settings.encryptionKey } : {}),
+    previousKeys: [],
+    units: ctx.scan?.units ?? [],
+    runnerEnv: ctx.io.runnerEnv,
+    secrets: ctx.io.secrets,
+  }).current?.fingerprint;
 }

@@ -127,8 +127,3 @@ export function parseSettings(rawRead: InputReader): Settings {
   if (sarifPath) settings.sarifPath = sarifPath;
   return settings;
 }
-
-/** The secret inputs' values, to be masked before anything is printed. */
-export function secretInputValues(read: InputReader): string[] {
-  return INPUTS.filter((i) => i.secret).flatMap((i) => list(read(i.name)).concat(read(i.name).trim())).filter(Boolean);
-}
